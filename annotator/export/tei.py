@@ -620,20 +620,16 @@ class _Edition:
 def _claims_of(read: rows_of.ClaimRead) -> dict[tuple[str, str], tuple[
         list[int], list[int], list[int], list[int], list[str]]]:
     """Each version's claims (ids, starts, ends, kinds, and the ids as the read writes them)
-    in document order: by start, longer first (a version has one claim of a span), read and
-    ordered for every version at once."""
+    in document order (the read's: by start, longer first), made for every version at once."""
     if not read.versions:
         return {}
-    ids, starts, ends, kinds = zip(*read.versions.values())
-    sizes = list(map(len, kinds))
-    every_id = ",".join(ids)
-    cid, start, end = (np.fromstring(col, dtype=np.int64, sep=",")
-                       for col in (every_id, ",".join(starts), ",".join(ends)))
-    kind = np.array([k for each in kinds for k in each], dtype=np.int64)
-    order = np.lexsort((-end, start, np.repeat(np.arange(len(sizes)), sizes)))
-    cols = [col[order].tolist() for col in (cid, start, end, kind)]
-    cols.append(list(map(every_id.split(",").__getitem__, order.tolist())))
-    at = np.cumsum([0, *sizes]).tolist()
+    cid, start, end, local = (np.fromstring(col, dtype=np.int64, sep=",")
+                              for col in (read.ids, read.starts, read.ends, read.local))
+    own_at = [0, *accumulate(read.counts)]
+    kind = np.array(read.own, dtype=np.int64)[np.repeat(own_at[:-1], read.sizes) + local]
+    cols = [col.tolist() for col in (cid, start, end, kind)]
+    cols.append(read.ids.split(","))
+    at = [0, *accumulate(read.sizes)]
     return {key: (cols[0][a:b], cols[1][a:b], cols[2][a:b], cols[3][a:b], cols[4][a:b])
             for key, a, b in zip(read.versions, at, at[1:])}
 

@@ -73,11 +73,14 @@ _CLAIMS = (
 # the states whose answers the packs keep (their ``proposals``), and the digests of the
 # queries that give them, under which they are kept: a row another query gave is not read
 _PACKED: dict[Pair, int] = {("confirmed", "confirmed"): 0, ("confirmed", "proposed"): 1}
-# how a mention pack holds the kinds (``_numbered``): each mention's number among its version's
-# kinds, US, then those kinds, each once, joined by RS
+# how a pack holds the kinds (``_numbered``): each mention's (or claim's) number among its
+# version's kinds, US, then those kinds, each once, joined by RS
 _KINDS = "local,US,own RS"
+# how a claim pack orders a version's claims (``_claim_pack``): as its export writes them
+_CLAIM_ORDER = "start, longer first"
 PACK_CODE = hashlib.sha256(repr((_AGGREGATE, _MARKS, _PACKED, _KINDS)).encode()).hexdigest()[:16]
-CLAIM_PACK_CODE = hashlib.sha256(repr((_CLAIMS, _PACKED)).encode()).hexdigest()[:16]
+CLAIM_PACK_CODE = hashlib.sha256(repr((_CLAIMS, _PACKED, _KINDS, _CLAIM_ORDER)
+                                      ).encode()).hexdigest()[:16]
 
 _Pack = tuple[str, ...]  # a version's row of an aggregate ('' each: nothing there)
 
@@ -112,24 +115,38 @@ def mention_kinds(store: Store, versions: Sequence[tuple[str, str]],
     found = _kept(store, _MENTION_PACKS, versions, states,
                   _AGGREGATE.format(marks=_MARKS["proposed" in states]))
     numbered = _Numbered()
-    read = MentionRead([], [], [], [], [], "", "", "")
-    starts, ends, local, own = [], [], [], []
-    for key in sorted(found):  # the order of the index: by source id, then sha256
-        first, last, keys = found[key]
+    got, sizes, own, counts, local, (starts, ends) = _columns(found, numbered, 2)
+    return MentionRead(list(map(tuple, json.loads(f"[{','.join(numbered)}]"))),  # one decode
+                       got, sizes, own, counts, local, starts, ends)
+
+
+def _columns(found: dict[tuple[str, str], _Pack], numbered: _Numbered, width: int
+             ) -> tuple[list[tuple[str, str]], list[int], list[int], list[int], str, list[str]]:
+    """The versions of ``found`` (their packs) that have any, in the order of the index (by
+    source id, then sha256), and of them: how many each has, their kinds numbered among
+    every version's (``numbered``: a few thousand, not a number a mention or claim) and how
+    many each has, each one's number among its version's kinds, and the ``width`` columns
+    before the kinds, joined by commas, version after version."""
+    versions: list[tuple[str, str]] = []
+    sizes: list[int] = []
+    counts: list[int] = []
+    every: list[int] = []
+    local: list[str] = []
+    cols: list[list[str]] = [[] for _ in range(width)]
+    number = numbered.__getitem__
+    for key in sorted(found):
+        *firsts, keys = found[key]
         if keys:
             numbers, _, kinds = keys.partition("\x1f")
-            read.versions.append(key)
-            read.sizes.append(numbers.count(",") + 1)
+            versions.append(key)
+            sizes.append(numbers.count(",") + 1)
             local.append(numbers)
-            own.append(kinds)
-            read.counts.append(kinds.count("\x1e") + 1)
-            starts.append(first)
-            ends.append(last)
-    # every version's kinds numbered in one pass (a few thousand, not a number a mention)
-    if own:
-        read.own.extend(map(numbered.__getitem__, "\x1e".join(own).split("\x1e")))
-    read.kinds.extend(map(tuple, json.loads(f"[{','.join(numbered)}]")))  # one decode
-    return read._replace(local=",".join(local), starts=",".join(starts), ends=",".join(ends))
+            had = len(every)
+            every.extend(map(number, kinds.split("\x1e")))
+            counts.append(len(every) - had)
+            for col, first in zip(cols, firsts):
+                col.append(first)
+    return versions, sizes, every, counts, ",".join(local), [",".join(col) for col in cols]
 
 
 def _numbered(keys: str) -> str:
@@ -150,8 +167,20 @@ def _mention_pack(row: _Pack) -> _Pack:
     return first, last, _numbered(keys)
 
 
+def _claim_pack(row: _Pack) -> _Pack:
+    """A version's row of the claims' aggregate as its pack keeps it: its claims in the
+    order its export writes them (by start, longer first: a version has one claim of a
+    span), sorted once when kept, not by every export, and their kinds numbered."""
+    ids, starts, ends, keys = (col.split(sep) for col, sep in zip(row, ",,,\x1e"))
+    start, end = list(map(int, starts)), list(map(int, ends))
+    order = sorted(range(len(ids)), key=lambda i: (start[i], -end[i]))
+    return (*(",".join(map(col.__getitem__, order)) for col in (ids, starts, ends)),
+            _numbered("\x1e".join(map(keys.__getitem__, order))))
+
+
 _MENTION_PACKS = _Packs("mention_packs", ("starts", "ends", "kinds"), PACK_CODE, _mention_pack)
-_CLAIM_PACKS = _Packs("claim_packs", ("ids", "starts", "ends", "kinds"), CLAIM_PACK_CODE)
+_CLAIM_PACKS = _Packs("claim_packs", ("ids", "starts", "ends", "kinds"), CLAIM_PACK_CODE,
+                      _claim_pack)
 
 
 def _source_ids(versions: set[tuple[str, str]]) -> str:
@@ -222,7 +251,9 @@ def marked_dates(conn: sqlite3.Connection, versions: Sequence[tuple[str, str]], 
     value set with ``date set --cert low``: ``date_set``, not the reason's wording). Apart from
     ``mention_kinds``, whose index holds neither flags nor reasons: the store finds them in
     the partial index ``mentions_told_dates`` (``TOLD_DATES``), which holds them alone, a few
-    of an export's mentions (was: every date's row looked up, 13 of 1,103 kept)."""
+    of an export's mentions (was: every date's row looked up, 13 of 1,103 kept), by source
+    id alone: asked by sha256 too, it looked up every pair of the two lists (2,401 for 49
+    sources), and a source's other versions are few."""
     wanted = set(versions)
     out: dict[tuple[str, str], list[tuple[int, int, str, str, bool, bool]]] = {}
     for sid, sha, start, end, value, written, julian, stated in plain_rows(conn, (
@@ -230,10 +261,8 @@ def marked_dates(conn: sqlite3.Connection, versions: Sequence[tuple[str, str]], 
             f"{TOLD_JULIAN} AS julian, {TOLD_STATED} AS stated "
             "FROM mentions INDEXED BY mentions_told_dates "
             "WHERE source_id IN (SELECT value FROM json_each(?)) "
-            f"AND sha256 IN (SELECT value FROM json_each(?)) AND {TOLD_DATES} "  # noqa: S608
-            "AND status IN (?, ?)"),
-            (json.dumps(sorted({sid for sid, _ in wanted})),
-             json.dumps(sorted({sha for _, sha in wanted})), *states)):
+            f"AND {TOLD_DATES} AND status IN (?, ?)"),  # noqa: S608
+            (_source_ids(wanted), *states)):
         if (sid, sha) in wanted:
             out.setdefault((sid, sha), []).append(
                 (start, end, value, written or "", bool(julian), bool(stated)))
@@ -254,12 +283,20 @@ ClaimKind = tuple[str, str, str, str | None, str, str, float | None, str]
 
 
 class ClaimRead(NamedTuple):
-    """The claims of many sources, as columns: each kind of claim (``ClaimKind``) once for
-    all of them, and each version's claims (by (source id, sha256)): their ids, starts and
-    ends (joined by commas, in no set order) and each one's kind, an index into ``kinds``."""
+    """The claims of many sources, as columns (``MentionRead``'s): each kind of claim
+    (``ClaimKind``) once for all of them, and each version's claims one after the other, in
+    the order its export writes them (by start, longer first), each numbered among its
+    version's own kinds."""
 
     kinds: list[ClaimKind]
-    versions: dict[tuple[str, str], tuple[str, str, str, list[int]]]
+    versions: list[tuple[str, str]]  # (source_id, sha256) of those with claims
+    sizes: list[int]
+    own: list[int]  # each version's kinds, as indices into ``kinds``, version after version
+    counts: list[int]  # how many kinds each version has
+    local: str  # of each claim, its index into its version's ``own``; joined by commas
+    ids: str  # joined by commas, version after version
+    starts: str
+    ends: str
 
 
 def claims_of(store: Store, versions: Sequence[tuple[str, str]], states: Pair) -> ClaimRead:
@@ -270,25 +307,23 @@ def claims_of(store: Store, versions: Sequence[tuple[str, str]], states: Pair) -
     claims' kinds JSON arrays joined by RS, costs Python a number per claim (ids, starts and
     ends are read by the caller at once) and a kind's text is decoded once for the whole
     export. SQLite builds those rows at a cost (a JSON array a claim: 1.5 ms); each
-    version's is kept in ``claim_packs`` (``_kept``), whose triggers drop a source's rows
-    when its claims change, and read back from there, the versions without one aggregated.
+    version's is kept in ``claim_packs`` (``_kept``), in document order and its kinds
+    numbered (``_claim_pack``: an export numbers each version's kinds, 1,098 texts, and
+    sorts no claims), whose triggers drop a source's rows when its claims change, and read
+    back from there, the versions without one aggregated.
     A store without claims (most editions) has nothing to aggregate: no pack is read or
     kept (reading a version's empty one costs more than finding it has none)."""
     if not _any(store.conn, "claims"):
-        return ClaimRead([], {})
+        return ClaimRead([], [], [], [], [], "", "", "", "")
     found = _kept(store, _CLAIM_PACKS, versions, states, _CLAIMS)
     numbered = _Numbered()
-    read: dict[tuple[str, str], tuple[str, str, str, list[int]]] = {}
-    for key in sorted(found):  # the aggregate's order: by source id, then sha256
-        ids, starts, ends, keys = found[key]
-        if keys:
-            read[key] = (ids, starts, ends, list(map(numbered.__getitem__, keys.split("\x1e"))))
+    got, sizes, own, counts, local, (ids, starts, ends) = _columns(found, numbered, 3)
     kinds: list[ClaimKind] = [
         (kind, status, agent, eid, provenance, cue,
          None if confidence == "NULL" else float(confidence), candidate)
         for kind, status, agent, eid, provenance, cue, confidence, candidate
         in json.loads(f"[{','.join(numbered)}]")]  # one decode
-    return ClaimRead(kinds, read)
+    return ClaimRead(kinds, got, sizes, own, counts, local, ids, starts, ends)
 
 
 def claim_links_of(conn: sqlite3.Connection, source_ids: Sequence[str], states: Pair,
