@@ -31,10 +31,11 @@ from lxml import etree
 from annotator import ExportError, SourceError, Workspace
 from annotator.export.insert import (Piece, SourceIndex, _offsets_at, index_source, place,
                                      place_group, place_many, place_simple)
-from annotator.export.tei import (TAGS, _Claim, _Claims, _Data, _date_attrs, _document_order,
+from annotator.export.tei import (TAGS, _Claim, _Claims, _Data, _date_attrs,
                                   _in_order, _Kind, _Mentions, _render, _Source, _type_rank,
                                   render_source)
 from annotator.records import Entity
+from annotator.store import exports as rows_of
 from annotator.tei import build_textmap, parse_source, textmap_pack
 from annotator.tei.marked import reading_spans
 from annotator.tei.textmap import GEN, TextMap
@@ -1544,23 +1545,30 @@ def test_export_tei_render_of_the_same_file_twice_is_the_same():
 @given(st.lists(st.tuples(st.integers(0, 3), st.integers(0, 60), st.integers(1, 9),
                           st.integers(0, 7)), max_size=60, unique_by=lambda m: m[:3]),
        st.sampled_from([1, 1 << 40]))
-def test_export_tei_document_order_is_the_lexsort_order(rows, scale):
-    """Mentions of many sources put in order by one sort of one number a mention: the order of
-    the lexsort by source, start, longer first and type, offsets of any size (the largest
-    fall back to it). A source has one mention of a type at a span: kinds 0-3 and 4-7 share
-    their types, and (source, start, end, type) is unique."""
+def test_export_tei_mention_packs_keep_the_lexsort_order(rows, scale):
+    """A mention pack keeps a version's mentions in the order the export writes them: the
+    order of the lexsort by start, longer first and type, offsets of any size, the kinds
+    numbered among the version's. A version has one mention of a type at a span: kinds 0-3
+    and 4-7 share their types, and (start, end, type) is unique."""
     types = sorted(TAGS)
-    kinds = [_Kind(types[k % 4], None, None, "confirmed", "editor") for k in range(8)]
-    rows.sort()  # sources one after the other, as the store reads them
+    texts = [json.dumps([types[k % 4], None, None, "confirmed", f"editor{k}", ""]) for k in
+             range(8)]
     seen, kept = set(), []
-    for s, a, w, k in rows:
-        if (s, a, w, k % 4) not in seen:
-            seen.add((s, a, w, k % 4))
-            kept.append((s, a * scale, (a + w) * scale, k))
-    source, start, end, kind = (np.array(c, dtype=np.int64).reshape(-1)
-                                for c in (zip(*kept) if kept else ((), (), (), ())))
-    want = _in_order(start, end, _type_rank(kinds)[kind], source) if kept else kind
-    assert _document_order(start, end, kinds, kind, source).tolist() == want.tolist()
+    for _, a, w, k in rows:  # in no order, as the aggregate gives them
+        if (a, w, k % 4) not in seen:
+            seen.add((a, w, k % 4))
+            kept.append((a * scale, (a + w) * scale, k))
+    row = tuple(sep.join(map(str, c)) for c, sep in zip(zip(*kept), ",,")) + (
+        "\x1e".join(texts[k] for *_, k in kept),) if kept else ("", "", "")
+    starts, ends, packed = rows_of._mention_pack(row)
+    local, _, own = packed.partition("\x1f")
+    got = [(int(s), int(e), own.split("\x1e")[int(n)]) for s, e, n in
+           zip(starts.split(","), ends.split(","), local.split(","))] if kept else []
+    start, end, kind = (np.array(c, dtype=np.int64).reshape(-1)
+                        for c in (zip(*kept) if kept else ((), (), ())))
+    kinds = [_Kind(types[k % 4], None, None, "confirmed", f"editor{k}") for k in range(8)]
+    want = _in_order(start, end, _type_rank(kinds)[kind]).tolist() if kept else []
+    assert got == [(kept[i][0], kept[i][1], texts[kept[i][2]]) for i in want]
 
 
 @pytest.mark.parametrize("name", sorted(str(p.relative_to(DATA)) for p in DATA.rglob("*.xml")))

@@ -293,10 +293,11 @@ def _type_rank(kinds: Sequence[_Kind]) -> Ints:
     return np.argsort(np.argsort([k.type for k in kinds], kind="stable"))
 
 
-def _in_order(start: Ints, end: Ints, type_rank: Ints, *groups: Ints) -> Ints:
+def _in_order(start: Ints, end: Ints, type_rank: Ints) -> Ints:
     """The order of mentions in a document: by start, longer first, by type (a source has one
-    mention of a type at a span), within each of ``groups`` (a source, of many read at once)."""
-    return np.lexsort((type_rank, -end, start, *groups))
+    mention of a type at a span; those of many sources read at once, ``_mentions_of``, come
+    in this order from the store)."""
+    return np.lexsort((type_rank, -end, start))
 
 
 class _Shared(NamedTuple):
@@ -435,10 +436,9 @@ def _mentions_of(read: rows_of.MentionRead,
     every_kind = np.array(read.own, dtype=np.int64)
     local = np.fromstring(read.local, dtype=np.int64, sep=",") if len(source) else source
     kind = every_kind[np.array(own_at[:-1], dtype=np.int64)[source] + local]
+    # in document order, as the store keeps them (``store.exports.MentionRead``)
     start = np.fromstring(read.starts, dtype=np.int64, sep=",") if len(kind) else kind
     end = np.fromstring(read.ends, dtype=np.int64, sep=",") if len(kind) else kind
-    order = _document_order(start, end, kinds, kind, source)
-    start, end, local = start[order], end[order], local[order]
     each_kinds = list(map(kinds.__getitem__, read.own))
     at = np.concatenate(([0], np.cumsum(sizes)))
     mentions = {key: _Mentions(start[a:b], end[a:b], local[a:b], each_kinds[ka:kb], kinds,
@@ -447,9 +447,9 @@ def _mentions_of(read: rows_of.MentionRead,
                                              own_at, own_at[1:])}
     own = _OwnSpans(changed or {})
     if changed is not None and kinds:
-        rows = np.flatnonzero(np.array([k.provenance == "source" for k in kinds])[kind[order]])
+        rows = np.flatnonzero(np.array([k.provenance == "source" for k in kinds])[kind])
         own.types = [k.type for k in kinds]
-        own.start, own.end, own.kind = start[rows], end[rows], kind[order][rows]
+        own.start, own.end, own.kind = start[rows], end[rows], kind[rows]
         own.type_at = np.array([_TYPE_ORDER[t] for t in own.types], dtype=np.int64)[own.kind]
         cut = np.searchsorted(rows, at).tolist()
         own.at = {key: (a, b) for key, a, b in zip(read.versions, cut, cut[1:]) if a < b}
@@ -504,22 +504,6 @@ class _Own:
 
 
 _NO_OWN: _Own = _Own(*(np.zeros(0, np.int64) for _ in range(3)))
-
-
-def _document_order(start: Ints, end: Ints, kinds: list[_Kind], kind: Ints, source: Ints
-                    ) -> Ints:
-    """``_in_order`` of many sources' mentions (``source``: of each), by one sort of one
-    number a mention (source, start, longer first, type), not four sorts, one a column. A
-    source has one mention of a type at a span, so the type alone orders those at one span
-    as ``_type_rank`` does; a number too large for 64 bits falls back to ``_in_order``."""
-    if not len(kind):
-        return kind
-    top_start, top_end = int(start.max()) + 1, int(end.max()) + 1
-    if int(source[-1] + 1) * top_start * top_end * len(_TYPE_ORDER) >= 1 << 63:
-        return _in_order(start, end, _type_rank(kinds)[kind], source)
-    type_at = np.array([_TYPE_ORDER[k.type] for k in kinds], dtype=np.int64)[kind]
-    return np.argsort(((source * top_start + start) * top_end + (top_end - 1 - end))
-                      * len(_TYPE_ORDER) + type_at)
 
 
 def _as_marked(m: _Mentions, rows: list[tuple[int, int, str, str, bool, bool]]) -> None:

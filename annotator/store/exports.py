@@ -29,9 +29,9 @@ Kind = tuple[str, str | None, str | None, str, str, str]
 class MentionRead(NamedTuple):
     """The mentions of many sources, as columns: each kind of mention (the same markup:
     ``type, entity_id, date_value, status, provenance, date_cert``) once for all of them, and
-    each source's mentions one after the other (``sizes``: how many each), in the order of
-    the store's ``mentions_kinds`` index, each numbered among its source's own kinds (in the
-    order it first has them: ``own``, their numbers in ``kinds``)."""
+    each source's mentions one after the other (``sizes``: how many each), in document order
+    (``_mention_pack``), each numbered among its source's own kinds (in the order it first
+    has them: ``own``, their numbers in ``kinds``)."""
 
     kinds: list[Kind]
     versions: list[tuple[str, str]]  # (source_id, sha256) of those with mentions
@@ -76,9 +76,12 @@ _PACKED: dict[Pair, int] = {("confirmed", "confirmed"): 0, ("confirmed", "propos
 # how a pack holds the kinds (``_numbered``): each mention's (or claim's) number among its
 # version's kinds, US, then those kinds, each once, joined by RS
 _KINDS = "local,US,own RS"
-# how a claim pack orders a version's claims (``_claim_pack``): as its export writes them
+# how a pack orders a version's mentions and claims (``_mention_pack``, ``_claim_pack``): as
+# its export writes them
+_MENTION_ORDER = "start, longer first, type"
 _CLAIM_ORDER = "start, longer first"
-PACK_CODE = hashlib.sha256(repr((_AGGREGATE, _MARKS, _PACKED, _KINDS)).encode()).hexdigest()[:16]
+PACK_CODE = hashlib.sha256(repr((_AGGREGATE, _MARKS, _PACKED, _KINDS, _MENTION_ORDER)
+                                ).encode()).hexdigest()[:16]
 CLAIM_PACK_CODE = hashlib.sha256(repr((_CLAIMS, _PACKED, _KINDS, _CLAIM_ORDER)
                                       ).encode()).hexdigest()[:16]
 
@@ -162,20 +165,37 @@ def _numbered(keys: str) -> str:
 
 
 def _mention_pack(row: _Pack) -> _Pack:
-    """A version's row of the mentions' aggregate as its pack keeps it: its kinds numbered."""
-    first, last, keys = row
-    return first, last, _numbered(keys)
+    """A version's row of the mentions' aggregate as its pack keeps it: its mentions in
+    document order (by start, longer first, then by type's name: a version has one mention
+    of a type at a span), sorted once when kept, not by every export, and their kinds
+    numbered."""
+    starts, ends, keys = row
+    if not keys:
+        return row
+    each = keys.split("\x1e")
+    type_of = {k: json.loads(k)[0] for k in set(each)}  # a kind's first field
+    return _document_order((starts.split(","), ends.split(","), each), 0,
+                     lambda i: type_of[each[i]])
 
 
 def _claim_pack(row: _Pack) -> _Pack:
     """A version's row of the claims' aggregate as its pack keeps it: its claims in the
     order its export writes them (by start, longer first: a version has one claim of a
     span), sorted once when kept, not by every export, and their kinds numbered."""
-    ids, starts, ends, keys = (col.split(sep) for col, sep in zip(row, ",,,\x1e"))
-    start, end = list(map(int, starts)), list(map(int, ends))
-    order = sorted(range(len(ids)), key=lambda i: (start[i], -end[i]))
-    return (*(",".join(map(col.__getitem__, order)) for col in (ids, starts, ends)),
-            _numbered("\x1e".join(map(keys.__getitem__, order))))
+    ids, starts, ends, keys = row
+    return _document_order((ids.split(","), starts.split(","), ends.split(","), keys.split("\x1e")), 1)
+
+
+def _document_order(cols: tuple[list[str], ...], at: int, type_of: Callable[[int], str] | None = None
+              ) -> _Pack:
+    """A version's row, split (``cols``: its starts at ``at``, its ends next, its kinds
+    last), by start, longer first, then ``type_of`` each (if given), joined again, its kinds
+    numbered (``_numbered``)."""
+    start, end = list(map(int, cols[at])), list(map(int, cols[at + 1]))
+    order = sorted(range(len(start)), key=(lambda i: (start[i], -end[i])) if type_of is None
+                   else (lambda i: (start[i], -end[i], type_of(i))))
+    *firsts, kinds = ([col[i] for i in order] for col in cols)
+    return (*map(",".join, firsts), _numbered("\x1e".join(kinds)))
 
 
 _MENTION_PACKS = _Packs("mention_packs", ("starts", "ends", "kinds"), PACK_CODE, _mention_pack)
