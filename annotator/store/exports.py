@@ -175,7 +175,7 @@ def _mention_pack(row: _Pack) -> _Pack:
     each = keys.split("\x1e")
     type_of = {k: json.loads(k)[0] for k in set(each)}  # a kind's first field
     return _document_order((starts.split(","), ends.split(","), each), 0,
-                     lambda i: type_of[each[i]])
+                           lambda i: type_of[each[i]])
 
 
 def _claim_pack(row: _Pack) -> _Pack:
@@ -183,11 +183,12 @@ def _claim_pack(row: _Pack) -> _Pack:
     order its export writes them (by start, longer first: a version has one claim of a
     span), sorted once when kept, not by every export, and their kinds numbered."""
     ids, starts, ends, keys = row
-    return _document_order((ids.split(","), starts.split(","), ends.split(","), keys.split("\x1e")), 1)
+    return _document_order((ids.split(","), starts.split(","), ends.split(","),
+                            keys.split("\x1e")), 1)
 
 
-def _document_order(cols: tuple[list[str], ...], at: int, type_of: Callable[[int], str] | None = None
-              ) -> _Pack:
+def _document_order(cols: tuple[list[str], ...], at: int,
+                    type_of: Callable[[int], str] | None = None) -> _Pack:
     """A version's row, split (``cols``: its starts at ``at``, its ends next, its kinds
     last), by start, longer first, then ``type_of`` each (if given), joined again, its kinds
     numbered (``_numbered``)."""
