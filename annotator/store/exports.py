@@ -111,7 +111,8 @@ def mention_kinds(store: Store, versions: Sequence[tuple[str, str]],
     answers from its ``mentions_kinds`` index alone, in the index's order, but builds those
     rows at a cost (a JSON array a mention: 3 ms for the 4,810 of the bench edition); each
     version's row is kept in ``mention_packs`` (``_kept``), its kinds numbered
-    (``_numbered``: an export numbers each version's kinds, 2,301 texts, not its mentions'),
+    (``_numbered``: an export numbers each version's kinds, 2,301 texts, not its mentions')
+    and its mentions in document order (``_mention_pack``: no export sorts them),
     whose triggers drop a source's rows when its mentions change, and read back from there
     (0.2 ms), the versions without one aggregated.
     """
