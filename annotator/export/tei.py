@@ -2768,35 +2768,43 @@ def export_tei(ctx: ActContext, source_ids: Iterable[str] | None = None, *,
                     tuple[dict[str, Style], str]] = {}
         kind_looks = _KindLooks()
         with ExportFiles(ctx.root) as out_files:
-            # each file's spans made, then placed with its group's at once, then written
+            # each group's files read first, one after the other (the same steps for each,
+            # while they are fresh in the caches), then each file's spans made, then placed
+            # with its group's at once, then written
             ready: list[tuple[Source, Unparsed, _Data, _Builder]] = []
-            in_hand = 0  # characters of the files made, not yet written
+            loaded: list[tuple[Source, Unparsed]] = []
+            in_hand = 0  # characters of the files read, not yet written
             for n, src in enumerate(sources):
                 file = ctx.texts.unparsed(src)  # parsed only if an export reads the tree
-                source = _Source.of(index_file(file.tm, file.tree))
-                data = gather(ctx, src.id, src.sha256, include_proposals=include_proposals,
-                              marked=bool(source.existing.by_key), edition=edition)
-                data.named = Named(pointers, marked(file.tm).prefixes)
-                data.file_forms = file_forms.get(src.id, _NO_FORMS)
-                name = edition_of.get(src.id, "")
-                data.edition_forms = edition_forms.get(name, _NO_FORMS)
-                data.edition_styles = edition_styles.setdefault(name, {})
-                data.entry_lines, data.new_pointers = entry_lines, new_pointers
-                forms = (name, tuple(sorted(data.file_forms.items())))
-                if forms not in alike:
-                    alike[forms] = ({}, inferred_register([data.file_forms]) if data.file_forms
-                                    else edition_registers.get(name, "inline"))
-                data.styles, inferred = alike[forms]
-                data.kind_looks = kind_looks
-                mode = register or inferred
-                built = _Builder(source.ix, data, source_id=src.id, existing=source.existing,
-                                 register=mode)
-                ready.append((src, file, data, built))
-                if progress is not None:  # made: what is left of it is quick
-                    progress(n + 1, len(sources))
-                in_hand += len(source.ix.text)
+                loaded.append((src, file))
+                in_hand += len(file.tm.source_text)
                 if in_hand < _GROUP_CHARS and n + 1 < len(sources):
                     continue
+                indexed = [_Source.of(index_file(file.tm, file.tree)) for _, file in loaded]
+                gathered = [gather(ctx, src.id, src.sha256, include_proposals=include_proposals,
+                                   marked=bool(source.existing.by_key), edition=edition)
+                            for (src, _), source in zip(loaded, indexed)]
+                for k, ((src, file), source, data) in enumerate(
+                        zip(loaded, indexed, gathered), n + 1 - len(loaded)):
+                    data.named = Named(pointers, marked(file.tm).prefixes)
+                    data.file_forms = file_forms.get(src.id, _NO_FORMS)
+                    name = edition_of.get(src.id, "")
+                    data.edition_forms = edition_forms.get(name, _NO_FORMS)
+                    data.edition_styles = edition_styles.setdefault(name, {})
+                    data.entry_lines, data.new_pointers = entry_lines, new_pointers
+                    forms = (name, tuple(sorted(data.file_forms.items())))
+                    if forms not in alike:
+                        alike[forms] = ({}, inferred_register([data.file_forms]) if data.file_forms
+                                        else edition_registers.get(name, "inline"))
+                    data.styles, inferred = alike[forms]
+                    data.kind_looks = kind_looks
+                    mode = register or inferred
+                    built = _Builder(source.ix, data, source_id=src.id, existing=source.existing,
+                                     register=mode)
+                    ready.append((src, file, data, built))
+                    if progress is not None:  # made: what is left of it is quick
+                        progress(k + 1, len(sources))
+                loaded = []
                 group = [built for *_, built in ready]
                 found = [marked(file.tm) for _, file, _, _ in ready]
                 pointers.ask(found)  # what the group's own pointers mean, in one query
