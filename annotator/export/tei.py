@@ -2768,9 +2768,11 @@ def export_tei(ctx: ActContext, source_ids: Iterable[str] | None = None, *,
                     tuple[dict[str, Style], str]] = {}
         kind_looks = _KindLooks()
         with ExportFiles(ctx.root) as out_files:
-            # each group's files read first, one after the other (the same steps for each,
-            # while they are fresh in the caches), then each file's spans made, then placed
-            # with its group's at once, then written
+            # a group's files read, then indexed, gathered and made, their spans placed at
+            # once, then finished, encoded and written: each step over the group's files in
+            # a loop of its own, its code and data fresh in the caches from one file to the
+            # next (was: every step of a file before the next file: about 2 ms more CPU an
+            # export of the bench's 49 files, a tenth)
             ready: list[tuple[Source, Unparsed, _Data, _Builder]] = []
             loaded: list[tuple[Source, Unparsed]] = []
             in_hand = 0  # characters of the files read, not yet written
@@ -2814,14 +2816,15 @@ def export_tei(ctx: ActContext, source_ids: Iterable[str] | None = None, *,
                 for built in group:
                     built.inline()
                 _wrap(group)  # and its spans
-                for src, file, data, built in ready:
+                for built in group:
                     built.finish()
+                outs = [spliced(built.text, file.data, file.codec, built.inserts, built.batch)
+                        for _, file, _, built in ready]  # in each file's own encoding
+                for (src, file, data, built), out in zip(ready, outs):
                     counts = built.counts
                     for eid in built.pointed | built.reached if built.register == "file" else ():
                         if eid in data.entities:
                             in_register.setdefault(eid, data.entities[eid])
-                    # in the file's own encoding
-                    out = spliced(built.text, file.data, file.codec, built.inserts, built.batch)
                     action, as_shown = out_files.put(target_dir / export_name(src.file), out)
                     files.append(TeiExport(source_id=src.id, path=as_shown, action=action,
                                            pointers_kept_lines=built.export_lines(built.kept_at),
