@@ -51,7 +51,7 @@ import numpy.typing as npt
 
 from annotator.acts.context import ActContext
 from annotator.acts.register import export_register, read_entries
-from annotator.acts.texts import Unparsed
+from annotator.acts.texts import SourceFile, Unparsed
 from annotator.bibliography.library import private
 from annotator.bibliography.tei_bibl import bibl_lines
 from annotator.calendar import julian_written, names_julian
@@ -2768,20 +2768,22 @@ def export_tei(ctx: ActContext, source_ids: Iterable[str] | None = None, *,
                     tuple[dict[str, Style], str]] = {}
         kind_looks = _KindLooks()
         with ExportFiles(ctx.root) as out_files:
-            # a group's files read, then indexed, gathered and made, their spans placed at
-            # once, then finished, encoded and written: each step over the group's files in
-            # a loop of its own, its code and data fresh in the caches from one file to the
-            # next (was: every step of a file before the next file: about 2 ms more CPU an
-            # export of the bench's 49 files, a tenth)
+            # a group's files read, then their maps loaded, then indexed, gathered and made,
+            # their spans placed at once, then finished, encoded and written: each step over
+            # the group's files in a loop of its own, its code and data fresh in the caches
+            # from one file to the next (was: every step of a file before the next file:
+            # about 2.5 ms more CPU an export of the bench's 49 files, a tenth)
             ready: list[tuple[Source, Unparsed, _Data, _Builder]] = []
-            loaded: list[tuple[Source, Unparsed]] = []
+            read: list[SourceFile] = []
             in_hand = 0  # characters of the files read, not yet written
             for n, src in enumerate(sources):
-                file = ctx.texts.unparsed(src)  # parsed only if an export reads the tree
-                loaded.append((src, file))
-                in_hand += len(file.tm.source_text)
+                read.append(ctx.texts.read(src))
+                in_hand += len(read[-1].text)
                 if in_hand < _GROUP_CHARS and n + 1 < len(sources):
                     continue
+                # their maps: a file is parsed only if an export reads the tree
+                loaded = [(got.src, ctx.texts.unparsed(got)) for got in read]
+                read = []
                 indexed = [_Source.of(index_file(file.tm, file.tree)) for _, file in loaded]
                 gathered = [gather(ctx, src.id, src.sha256, include_proposals=include_proposals,
                                    marked=bool(source.existing.by_key), edition=edition)
@@ -2806,7 +2808,6 @@ def export_tei(ctx: ActContext, source_ids: Iterable[str] | None = None, *,
                     ready.append((src, file, data, built))
                     if progress is not None:  # made: what is left of it is quick
                         progress(k + 1, len(sources))
-                loaded = []
                 group = [built for *_, built in ready]
                 found = [marked(file.tm) for _, file, _, _ in ready]
                 pointers.ask(found)  # what the group's own pointers mean, in one query
