@@ -3324,7 +3324,7 @@ def test_export_tei_spliced_is_the_spliced_text_encoded(data, bom, text, codec):
     """A UTF-8 file's bytes cut at the inserts' characters (``spliced``) are its text spliced
     and encoded, whatever its characters (a byte-order mark, two to four bytes) and those
     inserted (a lone surrogate, which no codec takes, is a character reference either way)."""
-    from annotator.export.insert import Insert, TagBatch, splice, spliced
+    from annotator.export.insert import Insert, TagBatch, splice, spliced, utf8
     from annotator.tei.parse import encoded
 
     if codec == "iso8859-1":
@@ -3337,7 +3337,7 @@ def test_export_tei_spliced_is_the_spliced_text_encoded(data, bom, text, codec):
     tags = sorted(data.draw(st.lists(st.tuples(at, st.sampled_from([0, 2]), strings),
                                      max_size=8)), key=lambda t: t[:2])
     texts = np.empty(len(tags), object)
-    texts[:] = [t[2] for t in tags]
+    texts[:] = utf8([t[2] for t in tags])
     batch = TagBatch(pos=np.array([t[0] for t in tags], np.int64),
                      phase=np.array([t[1] for t in tags], np.int64), texts=texts)
     assert spliced(text, text.encode(codec), codec, few, batch) == \

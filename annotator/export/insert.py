@@ -1134,14 +1134,25 @@ class Insert(NamedTuple):
 @dataclass(frozen=True, slots=True)
 class TagBatch:
     """Start and end tags of many pieces as columns: ``Insert`` fields, two rows per piece,
-    in ``Insert`` order (``tag_batches``)."""
+    in ``Insert`` order (``tag_batches``), each tag's text as a UTF-8 file holds it
+    (``utf8``): made once where the tags are made, for a few hundred looks, not encoded again
+    for each tag of each file."""
 
     pos: Ints
     phase: Ints
     texts: Strs
 
 
-Strs = npt.NDArray[np.object_]  # of str: reordered by numpy at C speed, unlike a list
+Strs = npt.NDArray[np.object_]  # of bytes: reordered by numpy at C speed, unlike a list
+
+
+def utf8(texts: list[str]) -> list[bytes]:
+    """Strings as a UTF-8 file holds them (``encoded``: a lone surrogate, which UTF-8 does
+    not take, as a character reference)."""
+    try:
+        return list(map(str.encode, texts))
+    except UnicodeEncodeError:
+        return [encoded(t, "utf-8") for t in texts]
 
 
 def tag_batches(ps: Ints, pe: Ints, opens: Strs, closes: Strs, cut: Sequence[int]
@@ -1170,38 +1181,36 @@ def tag_batches(ps: Ints, pe: Ints, opens: Strs, closes: Strs, cut: Sequence[int
 
 
 def splice(text: str, inserts: Iterable[Insert], batch: TagBatch | None = None) -> str:
-    """The text with every insert put in place, in ``Insert`` order; nothing else changes."""
+    """The text with every insert put in place, in ``Insert`` order; nothing else changes
+    (but a lone surrogate inserted, which no file holds, is its character reference, as
+    ``encoded`` writes it: the same bytes in any codec)."""
     at, texts = _inserted(inserts, batch)
     parts = [""] * (2 * len(at) + 1)
     parts[0::2] = [text[a:b] for a, b in zip([0, *at], [*at, len(text)])]
-    parts[1::2] = texts
+    parts[1::2] = [t.decode() for t in texts]
     return "".join(parts)
 
 
 def spliced(text: str, data: bytes, codec: str, inserts: Iterable[Insert],
             batch: TagBatch | None = None) -> bytes:
     """``splice`` in the file's own encoding (``encoded``), ``text`` being ``data`` decoded
-    with ``codec``. Of a UTF-8 file, its own bytes are cut where the inserts go and only the
-    inserted strings encoded: a text with a character past U+00FF takes two or four bytes a
-    character, which slicing, joining and encoding the whole of it walk over each time."""
+    with ``codec``. Of a UTF-8 file, its own bytes are cut where the inserts go and the
+    inserted bytes put between: a text with a character past U+00FF takes two or four bytes
+    a character, which slicing, joining and encoding the whole of it walk over each time."""
     if codec != "utf-8":
         return encoded(splice(text, inserts, batch), codec)
     if len(data) == len(text):  # ASCII: a byte a character
-        at, texts = _inserted(inserts, batch)
+        at, tags = _inserted(inserts, batch)
     else:
         # the characters that start before each continuation byte (0b10xxxxxx: below -64
         # as int8): a character's byte offset is its own plus the continuation bytes with
         # at most as many characters before them
         extra = np.flatnonzero(np.frombuffer(data, np.int8) < -64)
         extra -= np.arange(len(extra))
-        at, texts = _inserted(inserts, batch,
-                              lambda pos: pos + np.searchsorted(extra, pos, "right"))
+        at, tags = _inserted(inserts, batch,
+                             lambda pos: pos + np.searchsorted(extra, pos, "right"))
     if not at:
         return data
-    try:
-        tags = list(map(str.encode, texts))
-    except UnicodeEncodeError:  # a lone surrogate: ``encoded`` writes a character reference
-        tags = [encoded(t, codec) for t in texts]
     parts = [b""] * (2 * len(at) + 1)
     parts[0::2] = [data[a:b] for a, b in zip([0, *at], [*at, len(data)])]
     parts[1::2] = tags
@@ -1209,19 +1218,20 @@ def spliced(text: str, data: bytes, codec: str, inserts: Iterable[Insert],
 
 
 def _inserted(inserts: Iterable[Insert], batch: TagBatch | None,
-              moved: Callable[[Ints], Ints] | None = None) -> tuple[list[int], list[str]]:
-    """Where each insert goes and its string, in ``Insert`` order: at a character of the
-    text, or with ``moved`` (``spliced``), at the byte of the file that character starts at.
-    The batch's tags are ordered by numpy; the few other inserts (a header's lines, a
-    standOff, an attribute or two) are merged into them one by one: they share no phase
-    with a tag, so each goes after the batch's strings at its position of a lower phase
-    and before the rest."""
+              moved: Callable[[Ints], Ints] | None = None) -> tuple[list[int], list[bytes]]:
+    """Where each insert goes and its bytes in UTF-8 (``utf8``), in ``Insert`` order: at a
+    character of the text, or with ``moved`` (``spliced``), at the byte of the file that
+    character starts at. The batch's tags are ordered by numpy; the few other inserts (a
+    header's lines, a standOff, an attribute or two) are merged into them one by one: they
+    share no phase with a tag, so each goes after the batch's strings at its position of a
+    lower phase and before the rest."""
     few = sorted(inserts)
     places = [i.pos for i in few]
+    said = utf8([i.text for i in few])
     if moved is not None and few:
         places = moved(np.array(places, dtype=np.int64)).tolist()
     if batch is None or not len(batch.pos):
-        return places, [i.text for i in few]
+        return places, said
     at = (batch.pos if moved is None else moved(batch.pos)).tolist()  # in Insert order
     texts = batch.texts.tolist()
     if few:
@@ -1232,7 +1242,7 @@ def _inserted(inserts: Iterable[Insert], batch: TagBatch | None,
             cuts.append(lo + int(np.count_nonzero(phase[lo:hi] < ins.phase)) if lo < hi
                         else lo)
         # the later first: an earlier one put at the same place goes before it
-        for cut, pos, ins in zip(reversed(cuts), reversed(places), reversed(few)):
+        for cut, pos, text in zip(reversed(cuts), reversed(places), reversed(said)):
             at.insert(cut, pos)
-            texts.insert(cut, ins.text)
+            texts.insert(cut, text)
     return at, texts

@@ -61,7 +61,7 @@ from annotator.errors import ExportError, Interrupted
 from annotator.export.insert import (Halves, Insert, Ints, Piece, Placed, SimpleJob,
                                      SourceIndex, Strs, TagBatch, index_file, index_source,
                                      nest, place, place_group, small_unique, splice, spliced,
-                                     tag_batches, unbalanced)
+                                     tag_batches, unbalanced, utf8)
 from annotator.export.output import ExportFiles, shown
 from annotator.export.pointing import POINTERS as POINTER_STYLE
 from annotator.export.pointing import (REGISTER_FILE, REGISTERS, URIS, Named, Pointers,
@@ -1442,8 +1442,8 @@ class _Builder:
     def _fragment_tags(self, sp: _Spans, p: _Pieces, made: npt.NDArray[np.bool_], opens: Strs,
                        closes: Strs) -> None:
         """Start and end tag of the pieces of spans cut into fragments (those ``_tags_of``
-        did not make, ``made``), put in ``opens`` and ``closes``: named one by one, each
-        with its id and the ids of its neighbours."""
+        did not make, ``made``), put in ``opens`` and ``closes`` in UTF-8: named one by one,
+        each with its id and the ids of its neighbours."""
         cut = (~made).nonzero()[0]
         owner = p.owner[cut]
         look_attrs: dict[int, str] = {}  # the fragments of a look share its attributes
@@ -1471,8 +1471,7 @@ class _Builder:
                 linking = attrs((("xml:id", frag_ids[j]),
                                  ("prev", f"#{frag_ids[j - 1]}" if j else None),
                                  ("next", f"#{frag_ids[j + 1]}" if j + 1 < m else None)))
-                opens[i] = f"<{name}{decl}{head}{linking}>"
-                closes[i] = f"</{name}>"
+                opens[i], closes[i] = utf8([f"<{name}{decl}{head}{linking}>", f"</{name}>"])
 
     # -- header and standOff ------------------------------------------------------------------
     def _line_indent(self, pos: int) -> str:
@@ -2347,15 +2346,17 @@ def _tags_of(built: Sequence[_Builder], spans: Sequence[_Spans], p: _Pieces, fil
     # (look, prefix) pairs number a few hundred at most: counted, not sorted
     uniq, inverse = small_unique(look_ids * width + pre_ids[at_scope])
     pairs = [_tag_pair(pre_of[pair % width], looks[pair // width]) for pair in uniq.tolist()]
-    opens = np.array([o for o, _ in pairs] or [""], dtype=object)[inverse]
-    closes = np.array([c for _, c in pairs] or [""], dtype=object)[inverse]
+    opens = np.array([o for o, _ in pairs] or [b""], dtype=object)[inverse]
+    closes = np.array([c for _, c in pairs] or [b""], dtype=object)[inverse]
     if cols.claims is not None:  # each of their rows has an id, the ids in row order
         rows = (one & cols.claims[owner]).nonzero()[0]
         nth = np.cumsum(cols.claims) - 1  # a row's place among them
-        heads = [o[:-1] + ' xml:id="' for o, _ in pairs]  # ``_tag_pair``'s "<...>" up to ">"
+        of_rows = inverse[rows].tolist()
+        # ``_tag_pair``'s "<...>" up to ">", of the few pairs of claims and passages
+        heads = {pair: pairs[pair][0][:-1].decode() + ' xml:id="' for pair in set(of_rows)}
         ids = cols.ids  # an xml:id is an NCName: nothing in it to escape
-        opens[rows] = [f'{heads[pair]}{ids[at]}">' for pair, at in
-                       zip(inverse[rows].tolist(), nth[owner[rows]].tolist())]
+        opens[rows] = utf8([f'{heads[pair]}{ids[at]}">' for pair, at in
+                            zip(of_rows, nth[owner[rows]].tolist())])
     return one, opens, closes
 
 
@@ -2472,12 +2473,14 @@ def _authority_uri(authority: tuple[tuple[str, str], ...]) -> str | None:
 
 
 @lru_cache(maxsize=65536)
-def _tag_pair(prefix: tuple[str, str], look: _Look) -> tuple[str, str]:
+def _tag_pair(prefix: tuple[str, str], look: _Look) -> tuple[bytes, bytes]:
     """Start and end tag of a piece of ``look`` where the TEI prefix and namespace
-    declaration ``prefix`` (``_Builder.prefix``) are in force: made once per look, for every
-    file whose new markup looks so (an entity's names, in every file that names it)."""
+    declaration ``prefix`` (``_Builder.prefix``) are in force, in UTF-8 (``utf8``): made
+    once per look, for every file whose new markup looks so (an entity's names, in every
+    file that names it)."""
     pre, decl = prefix
-    return f"<{pre}{look.tag}{decl}{attrs(look.attrs)}>", f"</{pre}{look.tag}>"
+    start, end = utf8([f"<{pre}{look.tag}{decl}{attrs(look.attrs)}>", f"</{pre}{look.tag}>"])
+    return start, end
 
 
 @lru_cache(maxsize=256)
