@@ -999,7 +999,10 @@ class _Builder:
         kinds = m.kinds
         start, end, kind = m.start, m.end, m.kind
         found: list[_Found] = []
-        own_dates: list[tuple[int, int]] = []  # its own dates, (element, kind)
+        # its own dates, as columns: elements, kinds; whether one is Julian
+        date_heads: list[int] = []
+        date_kinds: list[int] = []
+        julian = False
         settled = 0  # mentions of the file's own names and dates settled
         by_key = self.ex.by_key
         if self.settled is None:
@@ -1008,7 +1011,8 @@ class _Builder:
         assert got is not None
         if got.rows:  # names or dates already marked in the source
             drop = got.drop
-            own_dates, settled = got.own_dates, got.settled
+            date_heads, date_kinds, julian = got.date_heads, got.date_kinds, got.julian
+            settled = got.settled
             inside: dict[int, int] = {}
             types = [kd.type for kd in kinds] if got.rest else []
             get = by_key.get
@@ -1039,7 +1043,9 @@ class _Builder:
                     continue
                 settled += 1
                 if how == 2:
-                    own_dates.append((chain[0], k))
+                    date_heads.append(chain[0])
+                    date_kinds.append(k)
+                    julian = julian or bool(kinds[k].custom)
                 else:
                     self.own_names.append((j, chain[0], k))
             if drop and got.kept is not None and len(drop) == got.settled and not inside:
@@ -1093,12 +1099,12 @@ class _Builder:
         alone = sorted(extras)
         if found:
             extras.update(self._kind_attrs(kinds, [k for _, k, *_ in found]))
-        if any(kinds[k].custom for _, k in own_dates):
+        if julian:
             self.julian_id()
         if found or settled:
             self.counts["reused"] += len(found) + settled
-        if own_dates:
-            self._kept_dates(own_dates, kinds)
+        if date_heads:
+            self._kept_dates(date_heads, date_kinds, kinds)
         if found:
             self._reuse(found, kinds, extras, self.lacking)
         if any(kinds[k].custom for k in alone):
@@ -1299,12 +1305,11 @@ class _Builder:
                                                else None)
         return got
 
-    def _kept_dates(self, dates: list[tuple[int, int]], kinds: list[_Kind]) -> None:
-        """Count the file's own dates, (element, kind), whose value differs from the store's
-        (an editor's ``date set``): kept as the file writes it. Values are compared as
-        ``DATE_ATTRS`` tuples, None where absent (``_values_of``): no dict made per date,
-        nor the attributes the export would write for its kind (``_kind_attrs``)."""
-        heads, of = zip(*dates)
+    def _kept_dates(self, heads: list[int], of: list[int], kinds: list[_Kind]) -> None:
+        """Count the file's own dates (elements ``heads``, of kinds ``of``) whose value differs
+        from the store's (an editor's ``date set``): kept as the file writes it. Values are
+        compared as ``DATE_ATTRS`` tuples, None where absent (``_values_of``): no dict made per
+        date, nor the attributes the export would write for its kind (``_kind_attrs``)."""
         haves = self.ix.els.values(heads, DATE_ATTRS)
         wants = list(map(_values_of, [kinds[k].date_value for k in of]))
         if haves == wants:  # most files: every one as the store has it
@@ -2108,7 +2113,8 @@ class _Settled:
     """Of a file's mentions with the span of an element the file has, or that its own markup
     gave (``rows``: how many), those settled at once (``_settle_own``): the file's own names
     and dates with their type's own element (``persName``...), which are not wrapped again
-    (``drop``: their rows), its dates compared (``own_dates``: (element, kind)), its names,
+    (``drop``: their rows), its dates compared (``date_heads``, ``date_kinds``: their
+    elements and kinds; ``julian``: whether one is a Julian date's), its names,
     whose pointers ``_settle_lacking`` may look at (``own_names``); and the others,
     looked at one by one (``rest``: (row among ``rows``, row, start, end, kind, whether the
     file's markup gave it, how it is settled: 2 a date, 1 a name nothing was decided of, else
@@ -2116,7 +2122,9 @@ class _Settled:
 
     rows: int = 0
     drop: list[int] = field(default_factory=list)
-    own_dates: list[tuple[int, int]] = field(default_factory=list)
+    date_heads: list[int] = field(default_factory=list)
+    date_kinds: list[int] = field(default_factory=list)
+    julian: bool = False
     rest: list[tuple[int, int, int, int, int, bool, int]] = field(default_factory=list)
     settled: int = 0
     # the file's mentions (start, end, kind) but those ``drop`` has: cut from the files'
@@ -2240,6 +2248,22 @@ def _settle_files(files: list[_Builder]) -> None:
         return [made[a:b] for a, b in zip(cut, cut[1:])]
 
     dates = fast & (how == 2)
+    # which files have a Julian date among them (its kind's ``custom``): found per kind of
+    # ``every`` (kinds read never have one; made up ones may), and for the kinds
+    # ``_as_marked`` made, which a few files have, per date
+    custom = [n for n, k in enumerate(every) if k.custom]
+    julian = np.zeros(len(rows), dtype=bool)
+    if custom:
+        is_custom = np.zeros(len(every), dtype=bool)
+        is_custom[custom] = True
+        julian = dates & is_custom[gk]
+    if any(m.made >= 0 for m in mentions):
+        made_at = np.array([m.made if m.made >= 0 else len(m.kinds) for m in mentions])
+        made_rows = (dates & (kinds >= made_at[file])).nonzero()[0]
+        julian[made_rows] = [bool(mentions[f].kinds[k].custom) for f, k in zip(
+            file[made_rows].tolist(), kinds[made_rows].tolist())]
+    julian_files = (np.bincount(file[julian], minlength=len(files)) > 0).tolist() \
+        if julian.any() else [False] * len(files)
     keep = np.ones(len(m_start), dtype=bool)
     keep[rows[fast]] = False
     cut = np.concatenate([[0], np.cumsum(keep)])[mention_at].tolist()  # of each file's kept
@@ -2247,12 +2271,12 @@ def _settle_files(files: list[_Builder]) -> None:
     own_names = (fast & (how == 1)).nonzero()[0]  # left as columns (``_Settled.own_names``)
     name_cols = (j[own_names], head[own_names], kinds[own_names])
     name_cut = np.searchsorted(file[own_names], np.arange(len(files) + 1)).tolist()
-    for b, n_rows, drop, own_dates, rest, a, z, na, nz in zip(
-            files, np.diff(first_row).tolist(), per_file(fast, local),
-            per_file(dates, head, kinds),
+    for b, n_rows, drop, date_heads, date_kinds, is_julian, rest, a, z, na, nz in zip(
+            files, np.diff(first_row).tolist(), per_file(fast, local), per_file(dates, head),
+            per_file(dates, kinds), julian_files,
             per_file(~fast, j, local, m_start[rows], m_end[rows], kinds, mine, how),
             cut, cut[1:], name_cut, name_cut[1:]):
-        b.settled = _Settled(n_rows, drop, own_dates, rest, len(drop),
+        b.settled = _Settled(n_rows, drop, date_heads, date_kinds, is_julian, rest, len(drop),
                              (k_start[a:z], k_end[a:z], k_kind[a:z]), name_cols, (na, nz))
 
 
