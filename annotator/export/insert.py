@@ -860,18 +860,26 @@ def _children_refused(j: _Joined, first: Ints, stop: Ints, parent: Ints, tags: I
                       t0: Ints) -> npt.NDArray[np.bool_]:
     """For spans holding tokens [first, stop) whole inside element ``parent`` (of a file
     whose tokens start at ``t0``): whether a child element among them may not go in the
-    span's new tag (``_place_one`` looks for another place then)."""
+    span's new tag (``_place_one`` looks for another place then). The elements a tag may
+    not hold are found first, over every element starting among the tokens: most spans
+    hold none, and only theirs are asked whether they are children."""
     c = j.c
     count = stop - first
     row = np.repeat(np.arange(len(first)), count)
     tok = np.arange(len(row)) - np.repeat(np.cumsum(count) - count, count) + first[row]
-    above = np.where(tok > t0[row], c.tok_after[np.maximum(tok - 1, t0[row])], -1)
-    child = ((c.tok_kind[tok] == START) | (c.tok_kind[tok] == EMPTY)) & (above == parent[row])
-    tok, row = tok[child], row[child]
+    kind = c.tok_kind[tok]
+    starts = ((kind == START) | (kind == EMPTY)).nonzero()[0]
+    tok, row = tok[starts], row[starts]
     width = len(j.names)
-    refused = ~_each(j.node_name[c.tok_node[tok]] * width + tags[row],
-                     lambda v: j.node_names[v // width] in CONTENT[j.names[v % width]])
-    return np.bincount(row[refused], minlength=len(first)) > 0
+    refused = (~_each(j.node_name[c.tok_node[tok]] * width + tags[row],
+                      lambda v: j.node_names[v // width] in CONTENT[j.names[v % width]])
+               ).nonzero()[0]
+    refused_rows = np.zeros(len(first), dtype=bool)
+    if len(refused):
+        tok, row = tok[refused], row[refused]
+        above = np.where(tok > t0[row], c.tok_after[np.maximum(tok - 1, t0[row])], -1)
+        refused_rows[row[above == parent[row]]] = True
+    return refused_rows
 
 
 def _stops(j: _Joined, toks: Ints) -> npt.NDArray[np.bool_]:
