@@ -1961,17 +1961,8 @@ class _Builder:
     def build(self) -> str:
         self.inline()
         _wrap([self])
-        self.finish()
+        _finish([self])
         return splice(self.text, self.inserts, self.batch)
-
-    def finish(self) -> None:
-        """The rest of the export's inserts (``splice`` or ``spliced`` puts them in), once
-        ``inline`` has made the spans and ``_wrap`` queued their tags."""
-        self.own_idnos()
-        self.standoff()  # before the header: it decides which @resp targets are needed
-        if self.inserts or (self.batch is not None and len(self.batch.pos)):
-            self.header()  # an export that inserts nothing is the file itself
-            self.calendar_desc()
 
     def unwritten_said(self) -> tuple[tuple[int, str, str], ...]:
         """(line of the export, words, why) of each mention no tag could be written for inside
@@ -1998,6 +1989,22 @@ class _Builder:
         return tuple(self.text.count("\n", 0, a) + 1
                      + sum(i.text.count("\n") for i in self.inserts if i.pos < a)
                      for a in offsets)
+
+
+def _finish(built: Sequence[_Builder]) -> None:
+    """The rest of many files' exports' inserts (``splice`` or ``spliced`` puts them in), once
+    ``inline`` has made the spans and ``_wrap`` queued their tags: each step over the files
+    in a loop of its own, its code and data fresh in the caches from one file to the next
+    (a step of one file changes nothing another file's sees: what they share is made alike
+    whichever file asks first)."""
+    for b in built:
+        b.own_idnos()
+    for b in built:
+        b.standoff()  # before the header: it decides which @resp targets are needed
+    for b in built:
+        if b.inserts or (b.batch is not None and len(b.batch.pos)):
+            b.header()  # an export that inserts nothing is the file itself
+            b.calendar_desc()
 
 
 def _wrap(built: Sequence[_Builder]) -> None:
@@ -2844,8 +2851,7 @@ def export_tei(ctx: ActContext, source_ids: Iterable[str] | None = None, *,
                 for built in group:
                     built.inline()
                 _wrap(group)  # and its spans
-                for built in group:
-                    built.finish()
+                _finish(group)
                 outs = [spliced(built.text, file.data, file.codec, built.inserts, built.batch)
                         for _, file, _, built in ready]  # in each file's own encoding
                 for (src, file, data, built), out in zip(ready, outs):
