@@ -761,7 +761,7 @@ class _Spans:
 
 
 class _Inline(NamedTuple):
-    """A file's spans to wrap as ``inline`` found them, made columns with the other files'
+    """A file's spans to wrap as ``_inline`` found them, made columns with the other files'
     by ``_span_columns``: its claims' and passages' (its ``_Spans``'s first rows) as lists,
     its mentions' the builder's (``_m_start``, ``_m_end``, ``_m_kind``); and the rest of its
     ``_Spans``."""
@@ -871,7 +871,7 @@ class _Builder:
         self._julian: tuple[str, bool] | None = None  # (id, the file's own)
         self.julian_used = False
         self._m_start = self._m_end = self._m_kind = np.zeros(0, np.int64)
-        self._inline: _Inline | None = None  # the spans to wrap, as ``inline`` found them
+        self._inline: _Inline | None = None  # the spans to wrap, as ``_inline`` found them
         self.settled: _Settled | None = None  # the file's own names and dates (``_settle_own``)
 
     def _has_claim_segs(self) -> bool:
@@ -916,8 +916,9 @@ class _Builder:
 
     # -- inline -------------------------------------------------------------------------------
     def inline(self) -> None:
-        # the claims and passages to wrap, as columns (an export has 1,500 claims), before
-        # the mentions; their looks numbered as first met, claims of a kind alike
+        """The claims and passages to wrap, as columns (an export has 1,500 claims), before
+        the mentions (``inline_mentions``); their looks numbered as first met, claims of a
+        kind alike."""
         start: list[int] = []
         end: list[int] = []
         look: list[int] = []
@@ -978,9 +979,15 @@ class _Builder:
             rank.append(RANK_PASSAGE)
             look.append(few_looks.setdefault(passage, len(few_looks)))
             self.counts["passages"] += 1
-        looks = [*few_looks, *self._mention_looks(len(few_looks))]
-        self._inline = _Inline(start, end, rank, look, looks, row_ids,
-                               {len(start) + i: node for i, node in self.inside.items()})
+        self._inline = _Inline(start, end, rank, look, [*few_looks], row_ids, {})
+
+    def inline_mentions(self) -> None:
+        """The mentions to wrap, after the claims and passages ``inline`` found."""
+        got = self._inline
+        assert got is not None
+        got.looks.extend(self._mention_looks(len(got.looks)))
+        self._inline = got._replace(inside={len(got.start) + i: node
+                                            for i, node in self.inside.items()})
 
     def _mention_looks(self, first: int) -> list[_Look]:
         """The look of each kind of mention; sets the columns of the mentions to wrap, their
@@ -1959,7 +1966,7 @@ class _Builder:
                                    "".join(ln + self.nl + indent for ln in lines)))
 
     def build(self) -> str:
-        self.inline()
+        _inline([self])
         _wrap([self])
         _finish([self])
         return splice(self.text, self.inserts, self.batch)
@@ -1991,9 +1998,19 @@ class _Builder:
                      for a in offsets)
 
 
+def _inline(built: Sequence[_Builder]) -> None:
+    """The spans many files' exports wrap: their claims and passages, then their mentions,
+    each step over the files in a loop of its own (as ``_finish``: the looks the mentions'
+    kinds share are numbered in the files' order all the same)."""
+    for b in built:
+        b.inline()
+    for b in built:
+        b.inline_mentions()
+
+
 def _finish(built: Sequence[_Builder]) -> None:
     """The rest of many files' exports' inserts (``splice`` or ``spliced`` puts them in), once
-    ``inline`` has made the spans and ``_wrap`` queued their tags: each step over the files
+    ``_inline`` has made the spans and ``_wrap`` queued their tags: each step over the files
     in a loop of its own, its code and data fresh in the caches from one file to the next
     (a step of one file changes nothing another file's sees: what they share is made alike
     whichever file asks first)."""
@@ -2008,7 +2025,7 @@ def _finish(built: Sequence[_Builder]) -> None:
 
 
 def _wrap(built: Sequence[_Builder]) -> None:
-    """Place every span of many files' exports (``inline`` made them), make the pieces nest,
+    """Place every span of many files' exports (``_inline`` made them), make the pieces nest,
     name them and queue their tags (``batch``): numpy's cost is per call, so the steps it
     does are done for all the files at once, their columns kept end to end, and the few
     that need Python one by one."""
@@ -2024,13 +2041,13 @@ def _wrap(built: Sequence[_Builder]) -> None:
 
 
 def _span_columns(built: Sequence[_Builder]) -> tuple[list[_Spans], _Columns, list[SimpleJob]]:
-    """The spans of many files' exports (``inline`` found them) as columns, each file's
+    """The spans of many files' exports (``_inline`` found them) as columns, each file's
     claims and passages then its mentions, the files' end to end, made for all the files at
     once (numpy's cost is per call, and a file has a few dozen spans); each file's
     ``_Spans``, views of them; and what ``place_group`` is asked of each file, its tags
     numbered among the files' names of tags."""
     made = [b._inline for b in built]
-    assert all(m is not None for m in made)  # each builder's ``inline`` first
+    assert all(m is not None for m in made)  # ``_inline`` first
     found = [m for m in made if m is not None]
     few = np.array([len(m.start) for m in found], np.int64)
     sizes = few + np.array([len(b._m_start) for b in built], np.int64)
@@ -2848,8 +2865,7 @@ def export_tei(ctx: ActContext, source_ids: Iterable[str] | None = None, *,
                 for (_, _, data, _), own in zip(ready, found):
                     data.own_pointers = file_pointers(pointers, own)
                 _settle_own(group)  # the group's own names and dates at once
-                for built in group:
-                    built.inline()
+                _inline(group)
                 _wrap(group)  # and its spans
                 _finish(group)
                 outs = [spliced(built.text, file.data, file.codec, built.inserts, built.batch)
