@@ -873,6 +873,8 @@ class _Builder:
         self._m_start = self._m_end = self._m_kind = np.zeros(0, np.int64)
         self._inline: _Inline | None = None  # the spans to wrap, as ``_inline`` found them
         self.settled: _Settled | None = None  # the file's own names and dates (``_settle_own``)
+        # the file's own standOff (None: none) and its new lists (``standoff_items``)
+        self._standoff: tuple[int | None, list[tuple[str, list[Block]]]] | None = None
 
     def _has_claim_segs(self) -> bool:
         """Whether the file may mark a claim (``seg type="claim"``) already: a kept map's
@@ -1642,14 +1644,22 @@ class _Builder:
                             resps, decl, self.nl)
         return [text] if text else []
 
-    def standoff(self) -> None:
-        els = self.ix.els
+    def standoff_items(self) -> None:
+        """What the standOff gets (``_standoff_items``), before ``standoff`` writes it."""
         ours = self.ex.id_node.get(STANDOFF_ID)
-        if ours is not None and self.ix.local(ours) == "standOff":
-            node = ours
+        node = ours if ours is not None and self.ix.local(ours) == "standOff" else None
+        self._standoff = (node, self._standoff_items(0 if node is None else node))
+
+    def standoff(self) -> None:
+        """The standOff's new entries (``standoff_items``): into the file's own (``xml:id``
+        ``STANDOFF_ID``), else a new one after the root's last child (a corpus's header)."""
+        els = self.ix.els
+        assert self._standoff is not None
+        node, items = self._standoff
+        if node is not None:
             children = {self.ix.local(c): c for c in self._children(node)}
             new_lists: list[tuple[str, list[Block]]] = []
-            for local, entries in self._standoff_items(node):
+            for local, entries in items:
                 if local in children and self._append_into(children[local],
                                                            self._entries(entries)):
                     continue
@@ -1657,7 +1667,6 @@ class _Builder:
             if new_lists:
                 self._append_into(node, lambda i, u: self._lists(node, new_lists, i, u))
             return
-        items = self._standoff_items(0)
         if not items:
             return
         last = self._children(0)
@@ -2017,7 +2026,9 @@ def _finish(built: Sequence[_Builder]) -> None:
     for b in built:
         b.own_idnos()
     for b in built:
-        b.standoff()  # before the header: it decides which @resp targets are needed
+        b.standoff_items()  # before the header: it decides which @resp targets are needed
+    for b in built:
+        b.standoff()
     for b in built:
         if b.inserts or (b.batch is not None and len(b.batch.pos)):
             b.header()  # an export that inserts nothing is the file itself
