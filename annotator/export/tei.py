@@ -663,9 +663,10 @@ def gather(ctx: ActContext, source_id: str, sha256: str, *, include_proposals: b
     return data
 
 
-# characters of the files whose spans are placed at once (``_wrap``): numpy's cost is per
-# call, not per span, and the group's maps, texts and spans are held until its files are
-# written (a file longer than this is a group of its own)
+# characters at which a group of files, whose spans are placed at once (``_wrap``), is
+# closed: numpy's cost is per call, not per span, and the group's maps, texts and spans are
+# held until its files are written (its last file takes it past this: a file longer than
+# this ends the group of the shorter ones before it)
 _GROUP_CHARS = 1 << 20
 _NCNAME_BAD = re.compile(r"[^A-Za-z0-9._-]")
 _INDENT = re.compile(r"[ \t]*")
