@@ -1148,10 +1148,10 @@ class TagBatch:
 
     pos: Ints
     phase: Ints
-    texts: Strs
+    texts: TagBytes
 
 
-Strs = npt.NDArray[np.object_]  # of bytes: reordered by numpy at C speed, unlike a list
+TagBytes = npt.NDArray[np.object_]  # of bytes: reordered by numpy at C speed, unlike a list
 
 
 def utf8(texts: list[str]) -> list[bytes]:
@@ -1163,7 +1163,7 @@ def utf8(texts: list[str]) -> list[bytes]:
         return [encoded(t, "utf-8") for t in texts]
 
 
-def tag_batches(ps: Ints, pe: Ints, opens: Strs, closes: Strs, cut: Sequence[int]
+def tag_batches(ps: Ints, pe: Ints, opens: TagBytes, closes: TagBytes, cut: Sequence[int]
                 ) -> list[TagBatch]:
     """For each file, the start and end tags of its nested pieces (``ps``, ``pe``, in ``nest``
     order, outer ones outside; ``opens``, ``closes``), in ``Insert`` order: the files' pieces

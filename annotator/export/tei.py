@@ -59,7 +59,7 @@ from annotator.collector import paused
 from annotator.entities.authority import AUTHORITY_URIS
 from annotator.errors import ExportError, Interrupted
 from annotator.export.insert import (Halves, Insert, Ints, Piece, Placed, SimpleJob,
-                                     SourceIndex, Strs, TagBatch, index_file, index_source,
+                                     SourceIndex, TagBatch, TagBytes, index_file, index_source,
                                      nest, place, place_group, small_unique, splice, spliced,
                                      tag_batches, unbalanced, utf8)
 from annotator.export.output import ExportFiles, shown
@@ -1454,8 +1454,8 @@ class _Builder:
             self.counts["unplaced"] += 1
         return _Pieces.of(nested)
 
-    def _fragment_tags(self, sp: _Spans, p: _Pieces, made: npt.NDArray[np.bool_], opens: Strs,
-                       closes: Strs) -> None:
+    def _fragment_tags(self, sp: _Spans, p: _Pieces, made: npt.NDArray[np.bool_],
+                       opens: TagBytes, closes: TagBytes) -> None:
         """Start and end tag of the pieces of spans cut into fragments (those ``_tags_of``
         did not make, ``made``), put in ``opens`` and ``closes`` in UTF-8: named one by one,
         each with its id and the ids of its neighbours."""
@@ -2369,7 +2369,7 @@ def _nested(p: _Pieces, file: Ints, built: Sequence[_Builder], spans: Sequence[_
 
 
 def _tags_of(built: Sequence[_Builder], spans: Sequence[_Spans], p: _Pieces, file: Ints,
-             cols: _Columns) -> tuple[npt.NDArray[np.bool_], Strs, Strs]:
+             cols: _Columns) -> tuple[npt.NDArray[np.bool_], TagBytes, TagBytes]:
     """Of the files' pieces (``_nested``), which are a span in one piece, and the tags of
     those: by look and the namespace prefix in force where each goes, made once per pair
     for all the files and shared, but for a span with an id (claims, passages), whose start
