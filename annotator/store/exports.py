@@ -13,7 +13,7 @@ import hashlib
 import json
 import sqlite3
 from collections.abc import Callable, Sequence
-from typing import Any, NamedTuple
+from typing import Any, Generic, NamedTuple, TypeVar
 
 from annotator.store.claims import CURRENT
 from annotator.store.connection import (TOLD_DATES, TOLD_JULIAN, TOLD_STATED, Store,
@@ -26,21 +26,28 @@ Pair = tuple[str, str]
 Kind = tuple[str, str | None, str | None, str, str, str]
 
 
-class MentionRead(NamedTuple):
-    """The mentions of many sources, as columns: each kind of mention (the same markup:
-    ``type, entity_id, date_value, status, provenance, date_cert``) once for all of them, and
-    each source's mentions one after the other (``sizes``: how many each), in document order
-    (``_mention_pack``), each numbered among its source's own kinds (in the order it first
-    has them: ``own``, their numbers in ``kinds``)."""
+_K = TypeVar("_K")
 
-    kinds: list[Kind]
-    versions: list[tuple[str, str]]  # (source_id, sha256) of those with mentions
+
+class PackRead(NamedTuple, Generic[_K]):
+    """The mentions or claims of many sources, as columns read from their packs: each kind
+    (the same markup: a ``Kind``, a ``ClaimKind``) once for all of them, and each version's
+    rows one after the other (``sizes``: how many each), in document order (``_mention_pack``,
+    ``_claim_pack``), each numbered among its version's own kinds (in the order it first has
+    them: ``own``, their numbers in ``kinds``)."""
+
+    kinds: list[_K]
+    versions: list[tuple[str, str]]  # (source_id, sha256) of those with any
     sizes: list[int]
     own: list[int]  # each version's kinds, as indices into ``kinds``, version after version
     counts: list[int]  # how many kinds each version has
-    local: str  # of each mention, its index into its version's ``own``; joined by commas
-    starts: str  # joined by commas, source after source
+    local: str  # of each row, its index into its version's ``own``; joined by commas
+    starts: str  # joined by commas, version after version
     ends: str
+    ids: str = ""  # the claims' ids, joined so (mentions have none)
+
+
+MentionRead = PackRead[Kind]
 
 
 class _Numbered(dict[str, int]):
@@ -120,8 +127,8 @@ def mention_kinds(store: Store, versions: Sequence[tuple[str, str]],
                   _AGGREGATE.format(marks=_MARKS["proposed" in states]))
     numbered = _Numbered()
     got, sizes, own, counts, local, (starts, ends) = _columns(found, numbered, 2)
-    return MentionRead(list(map(tuple, json.loads(f"[{','.join(numbered)}]"))),  # one decode
-                       got, sizes, own, counts, local, starts, ends)
+    return PackRead(list(map(tuple, json.loads(f"[{','.join(numbered)}]"))),  # one decode
+                    got, sizes, own, counts, local, starts, ends)
 
 
 def _columns(found: dict[tuple[str, str], _Pack], numbered: _Numbered, width: int
@@ -304,21 +311,7 @@ def _by_version(rows: list[tuple[Any, ...]]) -> dict[tuple[str, str], list[tuple
 ClaimKind = tuple[str, str, str, str | None, str, str, float | None, str]
 
 
-class ClaimRead(NamedTuple):
-    """The claims of many sources, as columns (``MentionRead``'s): each kind of claim
-    (``ClaimKind``) once for all of them, and each version's claims one after the other, in
-    the order its export writes them (by start, longer first), each numbered among its
-    version's own kinds."""
-
-    kinds: list[ClaimKind]
-    versions: list[tuple[str, str]]  # (source_id, sha256) of those with claims
-    sizes: list[int]
-    own: list[int]  # each version's kinds, as indices into ``kinds``, version after version
-    counts: list[int]  # how many kinds each version has
-    local: str  # of each claim, its index into its version's ``own``; joined by commas
-    ids: str  # joined by commas, version after version
-    starts: str
-    ends: str
+ClaimRead = PackRead[ClaimKind]
 
 
 def claims_of(store: Store, versions: Sequence[tuple[str, str]], states: Pair) -> ClaimRead:
@@ -336,7 +329,7 @@ def claims_of(store: Store, versions: Sequence[tuple[str, str]], states: Pair) -
     A store without claims (most editions) has nothing to aggregate: no pack is read or
     kept (reading a version's empty one costs more than finding it has none)."""
     if not _any(store.conn, "claims"):
-        return ClaimRead([], [], [], [], [], "", "", "", "")
+        return PackRead([], [], [], [], [], "", "", "")
     found = _kept(store, _CLAIM_PACKS, versions, states, _CLAIMS)
     numbered = _Numbered()
     got, sizes, own, counts, local, (ids, starts, ends) = _columns(found, numbered, 3)
@@ -345,7 +338,7 @@ def claims_of(store: Store, versions: Sequence[tuple[str, str]], states: Pair) -
          None if confidence == "NULL" else float(confidence), candidate)
         for kind, status, agent, eid, provenance, cue, confidence, candidate
         in json.loads(f"[{','.join(numbered)}]")]  # one decode
-    return ClaimRead(kinds, got, sizes, own, counts, local, ids, starts, ends)
+    return PackRead(kinds, got, sizes, own, counts, local, starts, ends, ids)
 
 
 def claim_links_of(conn: sqlite3.Connection, source_ids: Sequence[str], states: Pair,
