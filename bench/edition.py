@@ -255,7 +255,7 @@ def row_export_floor(ws: object, scale: int, repeat: int) -> None:
                 with ExportFiles(ctx.root) as staged:
                     for src in sources:
                         if maps:
-                            got = ctx.texts.unparsed(src)
+                            got = ctx.texts.unparsed(ctx.texts.read(src))
                             text, data, codec = got.tm.source_text, got.data, got.codec
                         else:
                             path, data = ctx.texts._unchanged(src)  # read, hash checked

@@ -2802,7 +2802,8 @@ def test_export_rebuilds_a_kept_map_whose_elements_are_damaged(ws, tmp_path, dam
     before = ws.export_tei(include_proposals=True, out_dir=tmp_path / "a")
     sha = ws.source(sid).sha256
     blob = ws.store.one("SELECT data FROM textmaps WHERE sha256 = ?", (sha,))["data"]
-    tm = textmap_pack.load(blob, ws.texts.unparsed(ws.source(sid)).tm.source_text, sha)
+    file = ws.texts.read(ws.source(sid))
+    tm = textmap_pack.load(blob, ws.texts.unparsed(file).tm.source_text, sha)
     kept = tm.elements_data
     if damage == "garbled":
         bad = textmap_pack.dump(replace(tm, elements_data=b"{" + kept[1:-1] + b"!",

@@ -385,11 +385,10 @@ class Texts:
         text, codec = decode_xml(data, path)
         return SourceFile(src, path, data, text, codec, blob)
 
-    def unparsed(self, src: Source | SourceFile) -> Unparsed:
-        """What ``passing`` gives, with the file's codec and its tree on demand: an export
-        of a file whose map is kept never parses it unless it reads an element's content.
-        ``src``: the source, or its file as ``read`` read it."""
-        file = src if isinstance(src, SourceFile) else self.read(src)
+    def unparsed(self, file: SourceFile) -> Unparsed:
+        """What ``passing`` gives of the file ``read`` read, with its codec and its tree on
+        demand: an export of a file whose map is kept never parses it unless it reads an
+        element's content."""
         key = (file.src.id, file.src.sha256)
         path, data = file.path, file.data
         tm = self.cache.get(key)
