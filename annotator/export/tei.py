@@ -273,31 +273,16 @@ class _Mentions:
 
     @classmethod
     def of(cls, rows: Iterable[tuple[int, int, _Kind]]) -> _Mentions:
-        """From (start, end, kind) rows in any order."""
-        by_kind: dict[_Kind, int] = {}
-        cols = [(s, e, by_kind.setdefault(k, len(by_kind))) for s, e, k in rows]
+        """From (start, end, kind) rows in any order (a test's, or none), put in document
+        order: by start, longer first, by type (a source has one mention of a type at a
+        span). The store keeps an export's in that order already (``_mentions_of``)."""
+        by_kind: dict[_Kind, int] = {}  # numbered as the rows give them
+        numbered = [(s, e, k, by_kind.setdefault(k, len(by_kind))) for s, e, k in rows]
+        cols = [(s, e, n) for s, e, _, n in sorted(numbered, key=lambda r: (r[0], -r[1],
+                                                                            r[2].type))]
         start, end, kind = (np.array(c, dtype=np.int64) for c in zip(*cols)) if cols else (
             np.zeros(0, np.int64) for _ in range(3))
-        return cls.in_order(start, end, kind, list(by_kind))
-
-    @classmethod
-    def in_order(cls, start: Ints, end: Ints, kind: Ints, kinds: list[_Kind]) -> _Mentions:
-        if not len(kinds):
-            return cls(start, end, kind, kinds)
-        order = _in_order(start, end, _type_rank(kinds)[kind])
-        return cls(start[order], end[order], kind[order], kinds)
-
-
-def _type_rank(kinds: Sequence[_Kind]) -> Ints:
-    """Each kind's rank by type: at one span, mentions go in the order of their types."""
-    return np.argsort(np.argsort([k.type for k in kinds], kind="stable"))
-
-
-def _in_order(start: Ints, end: Ints, type_rank: Ints) -> Ints:
-    """The order of mentions in a document: by start, longer first, by type (a source has one
-    mention of a type at a span; those of many sources read at once, ``_mentions_of``, come
-    in this order from the store)."""
-    return np.lexsort((type_rank, -end, start))
+        return cls(start, end, kind, list(by_kind))
 
 
 class _Shared(NamedTuple):
